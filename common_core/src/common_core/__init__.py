@@ -1,0 +1,1 @@
+"""HuleEdu shared contracts: events, enums, topics, envelopes (no I/O)."""

@@ -1,0 +1,1 @@
+"""The embedded HuleEdu platform: real servers, topics, databases and services on one machine."""
