@@ -3,6 +3,7 @@
 huleedu up [--profile demo] [--keep-data] [--partitions 3]
 huleedu stop [--profile demo]
 huleedu status [--profile demo]
+huleedu dlq list [--profile demo] [--topic T] [--all] | huleedu dlq replay ID [--force]
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from scripts.dlq_command import register_dlq_command
 from scripts.kafka_topic_bootstrap import DEFAULT_PARTITIONS, TopicBootstrapError
 from scripts.launcher.migrations import MigrationError
 from scripts.launcher.processes import ProcessStartError, pid_matches
@@ -91,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     status.set_defaults(handler=_command_status)
 
     register_token_command(commands)
+    register_dlq_command(commands)
     return parser
 
 

@@ -95,6 +95,7 @@ class Platform:
         self._service_ports: dict[str, int] = {}
         self._expected_down: set[str] = set()
         self._migrated: set[str] = set()
+        self._service_settings: dict[str, dict[str, str]] = {}
         self._infra: InfraUrls | None = None
         self._state: StackState | None = None
 
@@ -124,7 +125,7 @@ class Platform:
 
     def service_env(self, name: str) -> dict[str, str]:
         spec = self._spec(name)
-        return build_service_env(
+        env = build_service_env(
             spec,
             infra=self.infra,
             ports={other: self.service_port(other) for other in self.specs},
@@ -135,6 +136,19 @@ class Platform:
             embedded_kafka=not self.external("kafka"),
             base=self._environ,
         )
+        extra = self._service_settings.get(name, {})
+        env.update({f"{spec.env_prefix}{key}": value for key, value in extra.items()})
+        return env
+
+    def configure_service(self, name: str, settings: Mapping[str, str] | None) -> None:
+        """Extra settings of service `name` (names without its env prefix, e.g.
+        `{"COMPARISONS_PER_ESSAY": "40"}`) from its next start on; None restores the defaults.
+        For tests that need one service configured differently on the shared stack."""
+        self._spec(name)
+        if settings:
+            self._service_settings[name] = dict(settings)
+        else:
+            self._service_settings.pop(name, None)
 
     def pid(self, name: str) -> int | None:
         return self._part(name).pid
@@ -234,6 +248,7 @@ class Platform:
         else:
             await self.run_migrations([name])
             part = self._service(name)
+            part.set_env(self.service_env(name))
         await asyncio.to_thread(part.start)
         self._expected_down.discard(name)
         self._save_state()

@@ -26,6 +26,10 @@ class ServiceProcess(BinaryServer):
         self.spec = spec
         self._env = env
 
+    def set_env(self, env: dict[str, str]) -> None:
+        """The environment of the next start."""
+        self._env = env
+
     def argv(self, port: int) -> Sequence[str]:
         return self.spec.command(sys.executable)
 

@@ -71,7 +71,89 @@ class ServiceSpec:
         return [python, "-m", self.module] if self.module else list(self.argv)
 
 
-SERVICES: tuple[ServiceSpec, ...] = ()
+_ELS_IDENTITY: Mapping[str, str] = MappingProxyType({"SERVICE_NAME": "essay_lifecycle_service"})
+
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec(
+        name="batch_conductor_service",
+        module="services.batch_conductor_service.app",
+        port=4002,
+        env_prefix="BCS_",
+        database="bcs",
+        uses_kafka=True,
+        uses_redis=True,
+        alembic_dir=SERVICES_ROOT / "batch_conductor_service",
+        url_setting="BCS_URL",
+    ),
+    ServiceSpec(
+        name="batch_orchestrator_service",
+        module="services.batch_orchestrator_service.app",
+        port=5001,
+        env_prefix="BOS_",
+        database="bos",
+        uses_kafka=True,
+        alembic_dir=SERVICES_ROOT / "batch_orchestrator_service",
+        url_setting="BOS_URL",
+    ),
+    ServiceSpec(
+        name="content_service",
+        module="services.content_service.app",
+        port=8001,
+        env_prefix="CONTENT_",
+        database="content",
+        alembic_dir=SERVICES_ROOT / "content_service",
+        url_setting="CONTENT_URL",
+    ),
+    ServiceSpec(
+        name="file_service",
+        module="services.file_service.app",
+        port=7001,
+        env_prefix="FILE_",
+        database="file",
+        uses_kafka=True,
+        alembic_dir=SERVICES_ROOT / "file_service",
+        url_setting="FILE_URL",
+    ),
+    # ELS runs as two processes sharing the `els` database, its migrations and its identity
+    # (service name = consumer group, outbox channel and X-Service-ID).
+    ServiceSpec(
+        name="essay_lifecycle_api",
+        module="services.essay_lifecycle_service.app",
+        port=6001,
+        env_prefix="ELS_",
+        database="els",
+        alembic_dir=SERVICES_ROOT / "essay_lifecycle_service",
+        url_setting="ELS_URL",
+        extra_env=_ELS_IDENTITY,
+    ),
+    ServiceSpec(
+        name="essay_lifecycle_worker",
+        module="services.essay_lifecycle_service.worker_main",
+        port=6002,
+        env_prefix="ELS_",
+        database="els",
+        uses_kafka=True,
+        alembic_dir=SERVICES_ROOT / "essay_lifecycle_service",
+        extra_env=_ELS_IDENTITY,
+    ),
+    ServiceSpec(
+        name="cj_assessment_service",
+        module="services.cj_assessment_service.app",
+        port=9095,
+        env_prefix="CJ_",
+        database="cj",
+        uses_kafka=True,
+        alembic_dir=SERVICES_ROOT / "cj_assessment_service",
+    ),
+    ServiceSpec(
+        name="spellchecker_service",
+        module="services.spellchecker_service.app",
+        port=8002,
+        env_prefix="SPELL_",
+        uses_kafka=True,
+        uses_redis=True,
+    ),
+)
 """Every service of the product, in start order (dependencies first)."""
 
 

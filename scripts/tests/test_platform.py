@@ -81,6 +81,24 @@ async def test_killed_service_restarts_on_the_same_port(stack: Platform) -> None
     assert http_ok(f"{url}/healthz")
 
 
+async def test_configured_settings_apply_from_the_next_start_until_reset(
+    stack: Platform,
+) -> None:
+    stack.configure_service(DUMMY, {"GREETING": "hallo", "EXTRA": "1"})
+    assert _service_env(stack)["DUMMY_GREETING"] == "hej"  # the running process keeps its env
+
+    await stack.stop(DUMMY)
+    await stack.start(DUMMY)
+    configured = _service_env(stack)
+    stack.configure_service(DUMMY, None)
+    await stack.stop(DUMMY)
+    await stack.start(DUMMY)
+    restored = _service_env(stack)
+
+    assert (configured["DUMMY_GREETING"], configured["DUMMY_EXTRA"]) == ("hallo", "1")
+    assert restored["DUMMY_GREETING"] == "hej" and "DUMMY_EXTRA" not in restored
+
+
 async def test_restarted_broker_gets_its_topics_back_while_the_rest_runs(stack: Platform) -> None:
     others = {name: stack.pid(name) for name in ("postgres", "redis", DUMMY)}
     bootstrap = stack.infra.kafka_bootstrap

@@ -55,6 +55,14 @@ class PhaseName(StrEnum):
     NLP = "nlp"
 
 
+class PipelineName(StrEnum):
+    """Pipelines a client may request; BCS's `pipelines.yaml` defines how each one resolves
+    into phases (the gateway refuses any other name at once)."""
+
+    SPELLCHECK = "spellcheck"
+    CJ_ASSESSMENT = "cj_assessment"
+
+
 class PipelineExecutionStatus(StrEnum):
     """Status of one phase of a pipeline run (also used for a run's final status)."""
 

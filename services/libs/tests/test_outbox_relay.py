@@ -147,6 +147,27 @@ async def test_commit_publishes_promptly_with_headers(
     await _wait_until(lambda: _nothing_pending(engine))
 
 
+async def test_add_many_writes_one_row_per_envelope_published_in_order(
+    engine: AsyncEngine, relays: Callable[..., OutboxRelay], topic: str, infra: Any
+) -> None:
+    relay = relays()  # polls every 30 s: only the commit's notification can explain a fast publish
+    await relay.start()
+    await _wait_until(lambda: relay.is_active)
+    envelopes = [_envelope(topic, n=n) for n in range(5)]
+    items = [(envelope, f"key-{n % 2}") for n, envelope in enumerate(envelopes)]
+    sessions = create_sessionmaker(engine, on_outbox_commit=relay.wake)
+    async with sessions() as session, session.begin():
+        row_ids = await OutboxWriter(SERVICE).add_many(session, items)
+        assert await OutboxWriter(SERVICE).add_many(session, []) == []
+    records = await _consume(infra, topic, 5, timeout_s=5)
+    assert row_ids == sorted(row_ids) and len(set(row_ids)) == 5
+    assert [_data(record)["n"] for record in records if record.key == b"key-0"] == [0, 2, 4]
+    assert [_data(record)["n"] for record in records if record.key == b"key-1"] == [1, 3]
+    assert {json.loads(r.value)["event_id"] for r in records} == {
+        str(e.event_id) for e in envelopes
+    }
+
+
 async def test_rollback_never_publishes(
     engine: AsyncEngine, relays: Callable[..., OutboxRelay], topic: str, infra: Any
 ) -> None:

@@ -52,6 +52,10 @@ class SpellcheckResultDataV1(EventData):
         default_factory=list, description="Corrections made, in text order."
     )
     correction_count: Count = Field(default=0, description="Number of corrections made.")
+    word_count: Count | None = Field(
+        default=None,
+        description="Words in the original text (for the spelling-error rate); None if unknown.",
+    )
     language: Language = Field(description="Essay language.")
     error: str | None = Field(default=None, description="What went wrong (on failure).")
 

@@ -190,6 +190,7 @@ def _spellcheck_result() -> EventData:
         corrected_text_storage_id="txt-corrected-91c2",
         corrections=corrections,
         correction_count=len(corrections),
+        word_count=312,
         language=Language.ENGLISH,
     )
 

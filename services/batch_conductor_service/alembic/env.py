@@ -1,0 +1,7 @@
+"""Alembic environment of the Batch Conductor Service."""
+
+from huleedu_service_libs.db import run_alembic_migrations
+from services.batch_conductor_service.config import SERVICE_NAME
+from services.batch_conductor_service.models_db import Base
+
+run_alembic_migrations(Base.metadata, service_name=SERVICE_NAME, url_env_vars=("BCS_DATABASE_URL",))

@@ -1,0 +1,1 @@
+"""Postgres, Redis and Kafka adapters of BCS."""

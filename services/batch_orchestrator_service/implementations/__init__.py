@@ -1,0 +1,1 @@
+"""Adapters of BOS: Postgres repositories and the dead-letter store."""

@@ -1,0 +1,1 @@
+"""The spelling engine: pure Python, no framework imports (see corrector.py)."""
