@@ -12,14 +12,13 @@ export PDM_HOME := $(TOOLS)/pdm-home
 export PDM_CHECK_UPDATE := false
 export PDM_CACHE_DIR := $(TOOLS)/pdm-cache
 
-.PHONY: help install lint typecheck test test-unit test-integration demo up stop bench clean
+.PHONY: help install lint typecheck test test-unit demo up stop clean
 
 help:
 	@echo "make demo   - install, start the embedded platform, run the sample batches"
 	@echo "make test   - install, then ruff, mypy and every test tier"
 	@echo "make up     - start the embedded platform in the foreground"
 	@echo "make stop   - stop a running or leftover local stack"
-	@echo "make bench  - run the benchmarks and write benchmarks/RESULTS.md"
 
 $(PDM): .ci/pdm-requirements.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -43,8 +42,17 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Each group runs in its own pytest session with its own embedded stack, so that services one
+# group starts (and the events they leave on the broker) never leak into another group.
+TEST_GROUPS := common_core/tests services/libs scripts/tests tests/unit \
+	$(sort $(wildcard services/*_service)) tests/functional
+
 test: lint typecheck
-	$(BIN)/pytest
+	@failed=""; for group in $(TEST_GROUPS); do \
+		echo "== pytest $$group"; \
+		$(BIN)/pytest $$group || failed="$$failed $$group"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED groups:$$failed"; exit 1; fi
 
 test-unit: install
 	$(BIN)/pytest -m "not integration and not functional"
@@ -58,9 +66,6 @@ up: install
 stop: install
 	$(BIN)/huleedu stop --profile demo
 	$(BIN)/huleedu stop --profile test
-
-bench: install
-	$(BIN)/python -m benchmarks.run_all
 
 clean:
 	rm -rf .huleedu .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,7 @@
 huleedu up [--profile demo] [--keep-data] [--partitions 3]
 huleedu stop [--profile demo]
 huleedu status [--profile demo]
+huleedu token --user NAME [--profile demo] [--ttl SECONDS]
 huleedu dlq list [--profile demo] [--topic T] [--all] | huleedu dlq replay ID [--force]
 """
 
@@ -19,6 +20,7 @@ from scripts.kafka_topic_bootstrap import DEFAULT_PARTITIONS, TopicBootstrapErro
 from scripts.launcher.migrations import MigrationError
 from scripts.launcher.processes import ProcessStartError, pid_matches
 from scripts.launcher.state import DEFAULT_DATA_ROOT, StackBusyError, StackDir
+from scripts.token_command import add_token_parser
 
 EXIT_ERROR = 1
 
@@ -62,10 +64,8 @@ def _command_status(args: argparse.Namespace) -> int:
 
 
 def register_token_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Hook for `huleedu token` (a JWT signed with the stack's secret from its state file).
-
-    Added by the API gateway issue; until then the command does not exist.
-    """
+    """`huleedu token` (a JWT signed with the stack's secret from its state file)."""
+    add_token_parser(subparsers)
 
 
 def _parser() -> argparse.ArgumentParser:

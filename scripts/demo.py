@@ -27,24 +27,25 @@ INTAKE_SERVICES = frozenset(
         "essay_lifecycle_worker",
     }
 )
-NOT_YET = (
-    "Not available yet (later issues): the API gateway with token-authenticated REST and the "
-    "live WebSocket, the spellcheck and comparative-judgement pipelines, and the result tables."
-)
+CLIENT_SERVICES = frozenset({"api_gateway_service", "result_aggregator_service"})
 
 
 async def show_demo(platform: Platform) -> None:
     """What the demo shows on the started stack, given the services that exist so far."""
     names = {spec.name for spec in SERVICES}
     print(f"\nServices running: {', '.join(sorted(names)) or 'none yet (infrastructure only)'}")
-    if names >= INTAKE_SERVICES:
+    if names >= CLIENT_SERVICES | INTAKE_SERVICES:
+        from scripts.demo_gateway import run_gateway_demo
+
+        await run_gateway_demo(platform)
+    elif names >= INTAKE_SERVICES:
         from scripts.demo_intake import run_intake_demo
 
         await run_intake_demo(platform)
+        print("Not available yet: the API gateway, live notifications and result tables.")
     else:
         missing = ", ".join(sorted(INTAKE_SERVICES - names))
         print(f"Not available yet: batch intake (register, upload, readiness) needs {missing}.")
-    print(NOT_YET)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -58,6 +58,8 @@ def _default(field: FieldInfo) -> str:
         value = ",".join(str(item) for item in value)
     if value is None:
         return "*(unset)*"
+    if isinstance(value, Path) and value.is_relative_to(PROJECT_ROOT):
+        value = f"<project>/{value.relative_to(PROJECT_ROOT)}"
     return f"`{value}`"
 
 

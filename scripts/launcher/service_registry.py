@@ -96,6 +96,17 @@ SERVICES: tuple[ServiceSpec, ...] = (
         url_setting="BOS_URL",
     ),
     ServiceSpec(
+        name="result_aggregator_service",
+        module="services.result_aggregator_service.app",
+        port=4003,
+        env_prefix="RAS_",
+        database="ras",
+        uses_kafka=True,
+        uses_redis=True,
+        alembic_dir=SERVICES_ROOT / "result_aggregator_service",
+        url_setting="RAS_URL",
+    ),
+    ServiceSpec(
         name="content_service",
         module="services.content_service.app",
         port=8001,
@@ -152,6 +163,19 @@ SERVICES: tuple[ServiceSpec, ...] = (
         env_prefix="SPELL_",
         uses_kafka=True,
         uses_redis=True,
+    ),
+    # The gateway starts last: it fronts every other service.
+    ServiceSpec(
+        name="api_gateway_service",
+        module="services.api_gateway_service.main",
+        port=4001,
+        env_prefix="GATEWAY_",
+        uses_kafka=True,
+        uses_redis=True,
+        url_setting="GATEWAY_URL",
+        secret_settings=MappingProxyType(
+            {"INTERNAL_API_KEY": "internal_api_key", "JWT_SECRET": "jwt_secret"}
+        ),
     ),
 )
 """Every service of the product, in start order (dependencies first)."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import structlog
@@ -29,6 +30,16 @@ from .records import ConsumedRecord
 logger = structlog.get_logger(__name__)
 
 Batch = Mapping[TopicPartition, Sequence[ConsumerRecord[bytes, bytes]]]
+
+
+def in_time_order(
+    batch: Batch,
+) -> Iterator[tuple[TopicPartition, ConsumerRecord[bytes, bytes]]]:
+    """The records of a fetched batch across partitions by timestamp, each partition's records
+    still in offset order: events of different topics about one batch (a registration and the
+    readiness that followed it) are handled in the order they were produced."""
+    streams = [[(tp, record) for record in records] for tp, records in batch.items()]
+    yield from heapq.merge(*streams, key=lambda item: item[1].timestamp)
 
 
 class MissingTopicsError(RuntimeError):
@@ -229,16 +240,18 @@ class ConsumerRunner:
         if self._options.max_concurrency > 1:
             await self._process_lanes(batch)
             return
-        for tp, records in batch.items():
+        halted: set[TopicPartition] = set()
+        for tp, record in in_time_order(batch):
+            if self._stop.is_set():
+                break
+            if tp in halted or tp in self._revoked:
+                continue
             route = self._routes[tp.topic]
-            for record in records:
-                if self._stop.is_set() or tp in self._revoked:
-                    break
-                done = await self._processor.process(route, ConsumedRecord.from_kafka(record))
-                if not done:
-                    break  # abandoned: neither this record nor later ones may be committed
-                if tp not in self._revoked:
-                    self._offsets.mark_processed(tp, record.offset)
+            done = await self._processor.process(route, ConsumedRecord.from_kafka(record))
+            if not done:
+                halted.add(tp)  # abandoned: neither this record nor later ones may be committed
+            elif tp not in self._revoked:
+                self._offsets.mark_processed(tp, record.offset)
 
     async def _process_lanes(self, batch: Batch) -> None:
         progress = BatchProgress({tp: [r.offset for r in records] for tp, records in batch.items()})

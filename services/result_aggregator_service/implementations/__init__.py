@@ -1,0 +1,1 @@
+"""Postgres, Redis and HTTP adapters of RAS."""
