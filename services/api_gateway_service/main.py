@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import uvicorn
 from dishka.integrations.fastapi import setup_dishka
 from fastapi import FastAPI
@@ -78,6 +76,9 @@ def uvicorn_config(app: FastAPI, settings: GatewaySettings) -> uvicorn.Config:
         host=settings.http_host,
         port=settings.http_port,
         lifespan="on",
+        # uvloop and httptools when installed (they are dependencies), else asyncio and h11.
+        loop="auto",
+        http="auto",
         log_config=None,  # configure_logging's handler renders uvicorn's records too
         access_log=False,
         ws="websockets-sansio",
@@ -90,7 +91,8 @@ def uvicorn_config(app: FastAPI, settings: GatewaySettings) -> uvicorn.Config:
 def main() -> None:
     settings = GatewaySettings()
     app = create_app(settings)
-    asyncio.run(uvicorn.Server(uvicorn_config(app, settings)).serve())
+    # `Server.run` (not `asyncio.run(serve())`) so that the configured event loop is used.
+    uvicorn.Server(uvicorn_config(app, settings)).run()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from .config import BCSSettings
 from .di import build_container
 from .domain.pipeline_catalog import PipelineConfigError, load_pipeline_catalog
 from .metrics import BCSMetrics
-from .startup_setup import ConsumerHost, readiness_checks
+from .startup_setup import consumer_host, readiness_checks
 
 
 def create_app(
@@ -30,7 +30,7 @@ def create_app(
     settings = settings or BCSSettings()
     catalog = load_pipeline_catalog(settings.pipelines_file)
     container = build_container(settings, catalog, BCSMetrics(metrics_registry))
-    consumer = ConsumerHost(
+    consumer = consumer_host(
         settings, container, options=consumer_options, registry=metrics_registry
     )
 

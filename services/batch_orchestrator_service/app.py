@@ -12,7 +12,7 @@ from .api.batch_routes import batches_bp
 from .api.dead_letter_routes import dead_letters_bp
 from .config import BOSSettings
 from .di import build_container
-from .startup_setup import ConsumerHost, readiness_checks, start_outbox_relay
+from .startup_setup import consumer_host, readiness_checks, start_outbox_relay
 
 
 def create_app(
@@ -24,7 +24,7 @@ def create_app(
     """The BOS app: API, outbox relay and the event consumer as a background task."""
     settings = settings or BOSSettings()
     container = build_container(settings)
-    consumer = ConsumerHost(
+    consumer = consumer_host(
         settings, container, options=consumer_options, registry=metrics_registry
     )
 

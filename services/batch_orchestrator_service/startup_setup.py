@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
 from dishka import AsyncContainer
@@ -12,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from huleedu_service_libs.kafka import ConsumerOptions, ConsumerRunner, DeadLetterSink
 from huleedu_service_libs.outbox import OutboxRelay
 from huleedu_service_libs.quart_app import (
-    BackgroundTask,
+    DeferredRunner,
     ReadinessCheck,
     deferred_check,
     kafka_check,
@@ -25,53 +24,26 @@ from .pipeline_handlers import PipelineHandlers
 from .readiness_handlers import ReadinessHandlers
 
 
-class ConsumerHost:
-    """Builds the ConsumerRunner from the container once the service runs, then runs it.
+def consumer_host(
+    settings: BOSSettings,
+    container: AsyncContainer,
+    *,
+    options: ConsumerOptions | None = None,
+    registry: CollectorRegistry | None = None,
+) -> DeferredRunner:
+    """The event consumer, built when the service starts (see `DeferredRunner`)."""
 
-    The runner's dependencies (sessions, the Kafka bus for dead letters) are async resources
-    of the container, so they cannot be resolved when the app is created.
-    """
-
-    def __init__(
-        self,
-        settings: BOSSettings,
-        container: AsyncContainer,
-        *,
-        options: ConsumerOptions | None = None,
-        registry: CollectorRegistry | None = None,
-    ) -> None:
-        self._settings = settings
-        self._container = container
-        self._options = options
-        self._registry = registry
-        self._runner: ConsumerRunner | None = None
-        self._stop_requested = asyncio.Event()
-
-    async def prepare(self) -> None:
-        """Startup hook: resolve the dependencies and build the runner."""
-        self._runner = build_consumer_runner(
-            self._settings,
-            await self._container.get(ReadinessHandlers),
-            await self._container.get(PipelineHandlers),
-            await self._container.get(DeadLetterSink),
-            options=self._options,
-            registry=self._registry,
+    async def build() -> ConsumerRunner:
+        return build_consumer_runner(
+            settings,
+            await container.get(ReadinessHandlers),
+            await container.get(PipelineHandlers),
+            await container.get(DeadLetterSink),
+            options=options,
+            registry=registry,
         )
 
-    async def run(self) -> None:
-        if self._runner is None:
-            raise RuntimeError("ConsumerHost.prepare() must run before run()")
-        if self._stop_requested.is_set():
-            return
-        await self._runner.run()
-
-    async def stop(self) -> None:
-        self._stop_requested.set()
-        if self._runner is not None:
-            await self._runner.stop()
-
-    def background_task(self) -> BackgroundTask:
-        return BackgroundTask(name="consumer", run=self.run, stop=self.stop)
+    return DeferredRunner(build)
 
 
 async def start_outbox_relay(container: AsyncContainer) -> None:

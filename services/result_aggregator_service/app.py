@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uvloop
 from prometheus_client import CollectorRegistry
 from quart import Quart
 
@@ -11,7 +12,7 @@ from huleedu_service_libs.quart_app import create_service_app, run_app
 from .api.result_routes import results_bp
 from .config import RASSettings
 from .di import build_container
-from .startup_setup import ConsumerHost, readiness_checks
+from .startup_setup import consumer_host, readiness_checks
 
 
 def create_app(
@@ -23,7 +24,7 @@ def create_app(
     """The RAS app: the internal read API and the event consumer as a background task."""
     settings = settings or RASSettings()
     container = build_container(settings)
-    consumer = ConsumerHost(
+    consumer = consumer_host(
         settings, container, options=consumer_options, registry=metrics_registry
     )
     return create_service_app(
@@ -39,7 +40,13 @@ def create_app(
 
 def main() -> None:
     settings = RASSettings()
-    run_app(create_app(settings), settings.http_host, settings.http_port)
+    # uvloop: the status reads the gateway forwards are RAS's hot path (event-loop bound).
+    run_app(
+        create_app(settings),
+        settings.http_host,
+        settings.http_port,
+        loop_factory=uvloop.new_event_loop,
+    )
 
 
 if __name__ == "__main__":

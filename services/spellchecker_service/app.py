@@ -10,7 +10,7 @@ from huleedu_service_libs.quart_app import create_worker_app, run_app
 
 from .config import SpellSettings
 from .di import build_container
-from .startup_setup import SpellWorker, readiness_checks
+from .startup_setup import readiness_checks, spell_worker
 
 
 def create_app(
@@ -22,7 +22,7 @@ def create_app(
     """The worker app: loads the dictionaries, then consumes spellcheck requests."""
     settings = settings or SpellSettings()
     container = build_container(settings, metrics_registry)
-    worker = SpellWorker(settings, container, options=consumer_options, registry=metrics_registry)
+    worker = spell_worker(settings, container, options=consumer_options, registry=metrics_registry)
     return create_worker_app(
         settings,
         worker=worker.background_task(),

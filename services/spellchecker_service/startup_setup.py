@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry
 
 from huleedu_service_libs.kafka import ConsumerOptions, ConsumerRunner
 from huleedu_service_libs.quart_app import (
-    BackgroundTask,
+    DeferredRunner,
     ReadinessCheck,
     deferred_check,
     kafka_check,
@@ -27,54 +27,31 @@ from .spelling.engines import SpellingEngines
 logger = structlog.get_logger(__name__)
 
 
-class SpellWorker:
-    """Loads the dictionaries (in a thread, so /healthz answers meanwhile), then consumes."""
+def spell_worker(
+    settings: SpellSettings,
+    container: AsyncContainer,
+    *,
+    options: ConsumerOptions | None = None,
+    registry: CollectorRegistry | None = None,
+) -> DeferredRunner:
+    """The consumer, built when the worker starts (resolving the handler connects Kafka and
+    Redis); it loads the dictionaries in a thread first, so /healthz answers meanwhile."""
 
-    def __init__(
-        self,
-        settings: SpellSettings,
-        container: AsyncContainer,
-        *,
-        options: ConsumerOptions | None = None,
-        registry: CollectorRegistry | None = None,
-    ) -> None:
-        self._settings = settings
-        self._container = container
-        self._options = options
-        self._registry = registry
-        self._runner: ConsumerRunner | None = None
-        self._stop_requested = asyncio.Event()
+    async def build() -> ConsumerRunner:
+        handler = await container.get(SpellcheckHandler)
+        return build_consumer_runner(settings, handler, options=options, registry=registry)
 
-    async def prepare(self) -> None:
-        """Startup hook: resolve the handler (connects Kafka and Redis) and build the runner."""
-        handler = await self._container.get(SpellcheckHandler)
-        self._runner = build_consumer_runner(
-            self._settings, handler, options=self._options, registry=self._registry
-        )
-
-    async def run(self) -> None:
-        if self._runner is None:
-            raise RuntimeError("SpellWorker.prepare() must run before run()")
-        engines = await self._container.get(SpellingEngines)
-        reports = await asyncio.to_thread(engines.load)
-        for report in reports:
+    async def load_dictionaries() -> None:
+        engines = await container.get(SpellingEngines)
+        for report in await asyncio.to_thread(engines.load):
             logger.info(
                 "spelling_dictionary_loaded",
                 language=report.language,
                 seconds=round(report.seconds, 3),
                 from_cache=report.from_cache,
             )
-        if self._stop_requested.is_set():
-            return
-        await self._runner.run()
 
-    async def stop(self) -> None:
-        self._stop_requested.set()
-        if self._runner is not None:
-            await self._runner.stop()
-
-    def background_task(self) -> BackgroundTask:
-        return BackgroundTask(name="consumer", run=self.run, stop=self.stop)
+    return DeferredRunner(build, before_run=load_dictionaries)
 
 
 def readiness_checks(

@@ -46,6 +46,52 @@ class BackgroundTask:
         return cls(name=name, run=runner.run, stop=runner.stop)
 
 
+RunnerFactory = Callable[[], Awaitable[SupportsRunStop]]
+
+
+class DeferredRunner:
+    """A worker built by a startup hook, then run as a background task.
+
+    A service's consumer runner needs async resources of the dishka container (sessions, the
+    Kafka bus, Redis), which cannot be resolved when the app is created: ``prepare`` (a startup
+    hook) builds it, ``background_task()`` runs it. ``before_run`` runs first inside the task,
+    for slow preparation (e.g. loading dictionaries) that must not hold up ``/healthz``.
+    """
+
+    def __init__(
+        self,
+        build: RunnerFactory,
+        *,
+        name: str = "consumer",
+        before_run: Hook | None = None,
+    ) -> None:
+        self._build = build
+        self._name = name
+        self._before_run = before_run
+        self._runner: SupportsRunStop | None = None
+        self._stop_requested = asyncio.Event()
+
+    async def prepare(self) -> None:
+        self._runner = await self._build()
+
+    async def run(self) -> None:
+        if self._runner is None:
+            raise RuntimeError(f"{self._name}: prepare() must run before run()")
+        if self._before_run is not None:
+            await self._before_run()
+        if self._stop_requested.is_set():
+            return
+        await self._runner.run()
+
+    async def stop(self) -> None:
+        self._stop_requested.set()
+        if self._runner is not None:
+            await self._runner.stop()
+
+    def background_task(self) -> BackgroundTask:
+        return BackgroundTask(name=self._name, run=self.run, stop=self.stop)
+
+
 class BackgroundTaskFailed(RuntimeError):
     """A background task ended while the service was running."""
 

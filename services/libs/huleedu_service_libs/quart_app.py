@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from dishka import AsyncContainer
@@ -53,6 +53,7 @@ from huleedu_service_libs.health import (
 from huleedu_service_libs.lifecycle import (
     BackgroundTask,
     BackgroundTaskFailed,
+    DeferredRunner,
     Hook,
     ServiceRuntime,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "ApiError",
     "BackgroundTask",
     "BackgroundTaskFailed",
+    "DeferredRunner",
     "ErrorCode",
     "ReadinessCheck",
     "create_service_app",
@@ -236,6 +238,15 @@ async def serve_app(
         raise BackgroundTaskFailed(f"background task {runtime.failed_task!r} ended unexpectedly")
 
 
-def run_app(app: Quart, host: str, port: int, **kwargs: Any) -> None:
-    """Blocking entry point for a service's ``main()``: ``asyncio.run(serve_app(...))``."""
-    asyncio.run(serve_app(app, host, port, **kwargs))
+def run_app(
+    app: Quart,
+    host: str,
+    port: int,
+    *,
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
+    **kwargs: Any,
+) -> None:
+    """Blocking entry point for a service's ``main()``: ``asyncio.run(serve_app(...))``, on
+    the event loop ``loop_factory`` makes when given (e.g. ``uvloop.new_event_loop``)."""
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        runner.run(serve_app(app, host, port, **kwargs))

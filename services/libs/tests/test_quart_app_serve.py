@@ -176,3 +176,47 @@ def test_sigterm_stops_the_worker_gracefully() -> None:
         "producer closed",
         "exited cleanly",
     ]
+
+
+UVLOOP_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, sys
+    import uvloop
+    from pydantic import SecretStr
+    from huleedu_service_libs.config import ServiceSettingsBase
+    from huleedu_service_libs.quart_app import create_service_app, run_app
+
+    async def report_loop():
+        print(type(asyncio.get_running_loop()).__module__, flush=True)
+
+    settings = ServiceSettingsBase(service_name="uvloop_service", log_level="WARNING",
+                                   internal_api_key=SecretStr("k"))
+    app = create_service_app(settings, on_startup=[report_loop])
+    run_app(app, "127.0.0.1", int(sys.argv[1]), loop_factory=uvloop.new_event_loop)
+    print("exited cleanly", flush=True)
+    """
+)
+
+
+def test_run_app_serves_on_the_given_event_loop_and_stops_on_sigterm() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", UVLOOP_SCRIPT, str(free_port())],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        loop_module = process.stdout.readline().strip()
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    assert loop_module == "uvloop", stderr
+    assert process.returncode == 0, stderr
+    assert stdout.splitlines() == ["exited cleanly"]

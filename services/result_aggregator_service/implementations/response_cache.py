@@ -6,16 +6,18 @@ Keys (prefix `ras:cache` by default)::
     {prefix}:batch:{batch_id}:{stamp}        hash: part ("status", "essay:{id}") -> JSON body
     {prefix}:user:{user_id}:stamp / :{stamp} the same for the user's batch listings
 
-A reader takes the current stamp before loading from Postgres and stores its answer under that
-stamp, so an answer loaded just before a change lands under the old stamp and is never served
-after the change. Invalidation deletes the current hash and raises the stamp (one script).
+A reader takes the current stamp and the cached part in one round trip (one script: this is
+RAS's hottest path) and, on a miss, stores what it loads from Postgres under that stamp, so an
+answer loaded just before a change lands under the old stamp and is never served after the
+change. Invalidation deletes the current hash and raises the stamp (one script).
 Every Redis failure is logged and bypassed: the caller then answers from Postgres.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import structlog
 from redis.exceptions import RedisError
@@ -39,6 +41,12 @@ end
 return 1
 """
 
+# KEYS[1]: stamp key; ARGV[1]: hash key prefix; ARGV[2]: part. Returns {stamp} or {stamp, body}.
+_READ = """
+local stamp = redis.call('GET', KEYS[1]) or '0'
+return {stamp, redis.call('HGET', ARGV[1] .. stamp, ARGV[2])}
+"""
+
 _CACHE_ERRORS = (RedisError, OSError, TimeoutError)
 
 
@@ -49,6 +57,8 @@ class RedisResponseCache:
         # A stamp must outlive every entry stored under it by far (it restarts at 0 if lost).
         self._stamp_ttl = max(86_400, 100 * ttl_seconds)
         self._prefix = prefix
+        self._read_script: Any = None
+        self._loading: dict[tuple[str, str], asyncio.Future[str | None]] = {}
 
     async def batch_response(self, batch_id: str, part: str, load: Loader) -> str | None:
         return await self._cached(f"{self._prefix}:batch:{batch_id}", part, load)
@@ -65,19 +75,47 @@ class RedisResponseCache:
         )
 
     async def _cached(self, base: str, part: str, load: Loader) -> str | None:
-        stamp = await self._safely("read_stamp", lambda: self._redis.get(f"{base}:stamp"))
-        if isinstance(stamp, _Bypass):
+        found = await self._safely("read", lambda: self._read(base, part))
+        if isinstance(found, _Bypass):
             return await _body(load)
-        entry = f"{base}:{stamp or '0'}"
-        hit = await self._safely("read", lambda: self._redis.hget(entry, part))
-        if isinstance(hit, str):
+        stamp, hit = found
+        if hit is not None:
             return hit
+        return await self._load_once(f"{base}:{stamp}", part, load)
+
+    async def _load_once(self, entry: str, part: str, load: Loader) -> str | None:
+        """Concurrent misses of one entry share one load: when a popular entry expires, Postgres
+        sees one query, not one per waiting reader. The load runs as its own task, so a reader
+        that gives up does not cancel it for the others."""
+        key = (entry, part)
+        task = self._loading.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._load_and_store(entry, part, load))
+            self._loading[key] = task
+            task.add_done_callback(lambda done: self._load_finished(key, done))
+        return await asyncio.shield(task)
+
+    def _load_finished(self, key: tuple[str, str], task: asyncio.Future[str | None]) -> None:
+        self._loading.pop(key, None)
+        if not task.cancelled():
+            task.exception()  # retrieved here too: every reader may have given up
+
+    async def _load_and_store(self, entry: str, part: str, load: Loader) -> str | None:
         loaded = await load()
         if loaded is None:
             return None
-        if loaded.cacheable and not isinstance(hit, _Bypass):
+        if loaded.cacheable:
             await self._safely("write", lambda: self._store(entry, part, loaded.body))
         return loaded.body
+
+    async def _read(self, base: str, part: str) -> tuple[str, str | None]:
+        """The current stamp of `base` and the cached `part` under it (None: not cached)."""
+        if self._read_script is None:
+            self._read_script = self._redis.redis.register_script(_READ)
+        result = await self._read_script(keys=[f"{base}:stamp"], args=[f"{base}:", part])
+        stamp = str(result[0])
+        hit = result[1] if len(result) > 1 else None  # a miss comes back as [stamp, None]
+        return stamp, (None if hit is None else str(hit))
 
     async def _store(self, entry: str, part: str, body: str) -> None:
         async with self._redis.redis.pipeline(transaction=True) as pipe:

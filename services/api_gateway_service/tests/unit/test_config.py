@@ -54,3 +54,23 @@ def test_uvicorn_gets_the_websocket_keepalive_settings() -> None:
     config = uvicorn_config(create_app(settings, configure_logs=False), settings)
 
     assert (config.ws_ping_interval, config.ws_ping_timeout, config.port) == (7, 3, 4555)
+
+
+def test_uvicorn_serves_with_httptools_on_uvloop() -> None:
+    import uvloop
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    from services.api_gateway_service.main import create_app, uvicorn_config
+
+    settings = GatewaySettings(jwt_secret="s")
+    config = uvicorn_config(create_app(settings, configure_logs=False), settings)
+    config.load()
+    loop_factory = config.get_loop_factory()
+
+    assert config.http_protocol_class is HttpToolsProtocol
+    assert loop_factory is not None
+    loop = loop_factory()
+    try:
+        assert isinstance(loop, uvloop.Loop)
+    finally:
+        loop.close()

@@ -11,6 +11,11 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from huleedu_service_libs.db.migration_ops import (
+    create_infrastructure_tables_v1,
+    drop_infrastructure_tables_v1,
+)
+
 revision = "0001_initial"
 down_revision = None
 branch_labels = None
@@ -22,16 +27,11 @@ _EMPTY_JSON_LIST = sa.text("'[]'::jsonb")
 def upgrade() -> None:
     _create_batches()
     _create_dead_letters()
-    _create_processed_events()
-    _create_event_outbox()
+    create_infrastructure_tables_v1()
 
 
 def downgrade() -> None:
-    op.drop_index("ix_event_outbox_published_at", table_name="event_outbox")
-    op.drop_index("ix_event_outbox_pending", table_name="event_outbox")
-    op.drop_table("event_outbox")
-    op.drop_index("ix_processed_events_processed_at", table_name="processed_events")
-    op.drop_table("processed_events")
+    drop_infrastructure_tables_v1()
     op.drop_index("ix_dead_letters_failed_at", table_name="dead_letters")
     op.drop_index("ix_dead_letters_source_topic", table_name="dead_letters")
     op.drop_table("dead_letters")
@@ -102,46 +102,3 @@ def _create_dead_letters() -> None:
     )
     op.create_index("ix_dead_letters_source_topic", "dead_letters", ["source_topic"])
     op.create_index("ix_dead_letters_failed_at", "dead_letters", ["failed_at"])
-
-
-def _create_processed_events() -> None:
-    op.create_table(
-        "processed_events",
-        sa.Column("consumer", sa.Text(), nullable=False),
-        sa.Column("event_id", sa.Text(), nullable=False),
-        sa.Column(
-            "processed_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
-        sa.PrimaryKeyConstraint("consumer", "event_id"),
-    )
-    op.create_index("ix_processed_events_processed_at", "processed_events", ["processed_at"])
-
-
-def _create_event_outbox() -> None:
-    op.create_table(
-        "event_outbox",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
-        sa.Column("topic", sa.Text(), nullable=False),
-        sa.Column("key", sa.Text(), nullable=True),
-        sa.Column("event_id", sa.Text(), nullable=False),
-        sa.Column("event_type", sa.Text(), nullable=False),
-        sa.Column("payload", sa.LargeBinary(), nullable=False),
-        sa.Column("headers", postgresql.JSONB(), server_default=_EMPTY_JSON_LIST, nullable=False),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    op.create_index(
-        "ix_event_outbox_pending",
-        "event_outbox",
-        ["id"],
-        postgresql_where=sa.text("published_at IS NULL"),
-    )
-    op.create_index("ix_event_outbox_published_at", "event_outbox", ["published_at"])

@@ -11,6 +11,11 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from huleedu_service_libs.db.migration_ops import (
+    create_infrastructure_tables_v1,
+    drop_infrastructure_tables_v1,
+)
+
 revision = "0001_initial"
 down_revision = None
 branch_labels = None
@@ -24,16 +29,11 @@ _ZERO = sa.text("0")
 def upgrade() -> None:
     _create_batch_results()
     _create_essay_results()
-    _create_processed_events()
-    _create_event_outbox()
+    create_infrastructure_tables_v1()
 
 
 def downgrade() -> None:
-    op.drop_index("ix_event_outbox_published_at", table_name="event_outbox")
-    op.drop_index("ix_event_outbox_pending", table_name="event_outbox")
-    op.drop_table("event_outbox")
-    op.drop_index("ix_processed_events_processed_at", table_name="processed_events")
-    op.drop_table("processed_events")
+    drop_infrastructure_tables_v1()
     op.drop_table("essay_results")
     op.drop_index("ix_batch_results_user_status", table_name="batch_results")
     op.drop_index("ix_batch_results_user_created", table_name="batch_results")
@@ -103,46 +103,3 @@ def _create_essay_results() -> None:
         sa.ForeignKeyConstraint(["batch_id"], ["batch_results.batch_id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("batch_id", "entry_key"),
     )
-
-
-def _create_processed_events() -> None:
-    op.create_table(
-        "processed_events",
-        sa.Column("consumer", sa.Text(), nullable=False),
-        sa.Column("event_id", sa.Text(), nullable=False),
-        sa.Column(
-            "processed_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
-        sa.PrimaryKeyConstraint("consumer", "event_id"),
-    )
-    op.create_index("ix_processed_events_processed_at", "processed_events", ["processed_at"])
-
-
-def _create_event_outbox() -> None:
-    op.create_table(
-        "event_outbox",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
-        sa.Column("topic", sa.Text(), nullable=False),
-        sa.Column("key", sa.Text(), nullable=True),
-        sa.Column("event_id", sa.Text(), nullable=False),
-        sa.Column("event_type", sa.Text(), nullable=False),
-        sa.Column("payload", sa.LargeBinary(), nullable=False),
-        sa.Column("headers", postgresql.JSONB(), server_default=_EMPTY_LIST, nullable=False),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    op.create_index(
-        "ix_event_outbox_pending",
-        "event_outbox",
-        ["id"],
-        postgresql_where=sa.text("published_at IS NULL"),
-    )
-    op.create_index("ix_event_outbox_published_at", "event_outbox", ["published_at"])
