@@ -12,13 +12,14 @@ export PDM_HOME := $(TOOLS)/pdm-home
 export PDM_CHECK_UPDATE := false
 export PDM_CACHE_DIR := $(TOOLS)/pdm-cache
 
-.PHONY: help install lint typecheck test test-unit demo up stop clean
+.PHONY: help install lint typecheck test test-unit demo up stop clean bench
 
 help:
 	@echo "make demo   - install, start the embedded platform, run the sample batches"
 	@echo "make test   - install, then ruff, mypy and every test tier"
 	@echo "make up     - start the embedded platform in the foreground"
 	@echo "make stop   - stop a running or leftover local stack"
+	@echo "make bench  - install, run every benchmark, write benchmarks/RESULTS.md"
 
 $(PDM): .ci/pdm-requirements.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -44,15 +45,13 @@ typecheck: install
 
 # Each group runs in its own pytest session with its own embedded stack, so that services one
 # group starts (and the events they leave on the broker) never leak into another group.
+# TEST_LANES groups run at the same time (longest first); TEST_LANES=1 runs them one by one.
 TEST_GROUPS := common_core/tests services/libs scripts/tests tests/unit \
-	$(sort $(wildcard services/*_service)) tests/functional
+	$(sort $(wildcard services/*_service)) tests/functional tests/resilience
+TEST_LANES ?= 2
 
 test: lint typecheck
-	@failed=""; for group in $(TEST_GROUPS); do \
-		echo "== pytest $$group"; \
-		$(BIN)/pytest $$group || failed="$$failed $$group"; \
-	done; \
-	if [ -n "$$failed" ]; then echo "FAILED groups:$$failed"; exit 1; fi
+	$(BIN)/python -m scripts.test_groups --lanes $(TEST_LANES) $(TEST_GROUPS)
 
 test-unit: install
 	$(BIN)/pytest -m "not integration and not functional"
@@ -62,6 +61,9 @@ demo: install
 
 up: install
 	$(BIN)/huleedu up
+
+bench: install
+	$(BIN)/python -m benchmarks.run_all
 
 stop: install
 	$(BIN)/huleedu stop --profile demo

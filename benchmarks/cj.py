@@ -39,6 +39,17 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 from prometheus_client import CollectorRegistry
 
+from benchmarks.report import (
+    BenchmarkReport,
+    Figure,
+    Target,
+    add_json_option,
+    against,
+    measured,
+    parameters_of,
+    print_report,
+    write_json,
+)
 from common_core.event_enums import ProcessingEvent, topic_name
 from common_core.event_registry import build_envelope, parse_envelope
 from common_core.events import CJEssayInput, ELSCJAssessmentRequestV1
@@ -63,6 +74,7 @@ PLATFORM_STAGES = {
 RESULT_TOPICS = [topic_name(ProcessingEvent.CJ_ASSESSMENT_COMPLETED)]
 RESULT_TOPICS.append(topic_name(ProcessingEvent.CJ_ASSESSMENT_FAILED))
 PROFILE = "bench-cj"
+AIM_PLATFORM = Target("<=", 1000, "ms")
 
 
 @dataclass(frozen=True)
@@ -213,21 +225,30 @@ async def run(args: argparse.Namespace) -> list[Round]:
             return [await one_round(bus, reader, storage_ids, registry) for _ in range(args.rounds)]
 
 
-def report(rounds: list[Round], essays: int) -> None:
-    def ms(values: list[float]) -> str:
-        return f"{statistics.median(values) * 1000:8.1f} ms"
+def median_ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000
 
-    print(f"\nCJ phase of a {essays}-essay batch, heuristic judge, {len(rounds)} rounds (median)\n")
-    print(f"  comparisons made               {rounds[0].comparisons:8d}")
-    print(f"  request -> result              {ms([r.total_s for r in rounds])}")
-    print(f"  judging                        {ms([r.stages['judge'] for r in rounds])}")
-    print(f"  fitting (Bradley-Terry, rank)  {ms([r.stages['fit'] for r in rounds])}")
-    print(f"  platform                       {ms([r.platform_s for r in rounds])}")
-    for stage, label in PLATFORM_STAGES.items():
-        print(f"    {label:<28} {ms([r.stages[stage] for r in rounds])}")
-    print(f"    {'Kafka both ways, relay, rest':<28} {ms([r.messaging_s for r in rounds])}")
-    platform = statistics.median([r.platform_s for r in rounds])
-    print(f"\n  aim: platform <= 1000 ms -> {'met' if platform <= 1.0 else 'NOT met'}")
+
+def stage_ms(rounds: list[Round], stage: str) -> float:
+    return median_ms([r.stages[stage] for r in rounds])
+
+
+def figures(rounds: list[Round]) -> list[Figure]:
+    """Medians over the rounds; the platform's stages are broken down after its total."""
+    stages = [
+        measured(f"platform: {label}", stage_ms(rounds, stage), "ms")
+        for stage, label in PLATFORM_STAGES.items()
+    ]
+    rest = median_ms([r.messaging_s for r in rounds])
+    return [
+        measured("comparisons made", rounds[0].comparisons),
+        measured("request -> result", median_ms([r.total_s for r in rounds]), "ms"),
+        measured("judging", stage_ms(rounds, "judge"), "ms"),
+        measured("fitting (Bradley-Terry, rank)", stage_ms(rounds, "fit"), "ms"),
+        against("platform", median_ms([r.platform_s for r in rounds]), AIM_PLATFORM),
+        *stages,
+        measured("platform: Kafka both ways, relay, rest", rest, "ms"),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -240,10 +261,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="start Postgres without fsync/synchronous_commit (as the test stack does)",
     )
+    add_json_option(parser)
     args = parser.parse_args(argv)
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     rounds = asyncio.run(run(args))
-    report(rounds, args.essays)
+    title = f"CJ phase of a {args.essays}-essay batch, heuristic judge"
+    notes = [f"medians of {len(rounds)} rounds after a warm-up round"]
+    report = BenchmarkReport("cj", title, figures(rounds), parameters_of(args), notes)
+    print_report(report)
+    write_json(args.json, report)
     return 0
 
 

@@ -15,12 +15,23 @@ import sys
 import time
 
 from benchmarks.essay_text import synthetic_essay
+from benchmarks.report import (
+    BenchmarkReport,
+    Figure,
+    Target,
+    add_json_option,
+    against,
+    measured,
+    parameters_of,
+    print_report,
+    write_json,
+)
 from common_core.event_enums import ProcessingEvent
 from scripts.batch_events import BatchEventWatcher
 from scripts.launcher.platform import Platform
 from scripts.stack_client import INTAKE_SERVICES, StackClient
 
-AIM_ESSAYS_PER_S = 100.0
+AIM_RATE = Target(">=", 100, "essays/s")
 UPLOAD_CONCURRENCY = 4
 
 
@@ -70,20 +81,26 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
         await platform.stop_all()
 
 
+def figures(timings: dict[str, float]) -> list[Figure]:
+    return [
+        measured("uploads answered (202) after", timings["upload_s"], "s"),
+        measured("BatchEssaysReady after", timings["total_s"], "s"),
+        against("throughput", timings["essays_per_s"], AIM_RATE),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Intake throughput benchmark.")
     parser.add_argument("--essays", type=int, default=200)
     parser.add_argument("--words", type=int, default=300)
     parser.add_argument("--files-per-request", type=int, default=20)
+    add_json_option(parser)
     args = parser.parse_args(argv)
-    figures = asyncio.run(run(args))
-    rate = figures["essays_per_s"]
-    print(f"\nIntake: {args.essays} essays of ~{args.words} words, embedded stack")
-    print(f"  uploads answered (202) after   {figures['upload_s']:.2f} s")
-    print(f"  BatchEssaysReady after          {figures['total_s']:.2f} s")
-    print(f"  throughput                      {rate:.0f} essays/s")
-    verdict = "met" if rate >= AIM_ESSAYS_PER_S else "NOT met"
-    print(f"  aim >= {AIM_ESSAYS_PER_S:.0f} essays/s: {verdict}")
+    results = figures(asyncio.run(run(args)))
+    title = f"Intake: {args.essays} essays of ~{args.words} words, embedded stack"
+    report = BenchmarkReport("intake", title, results, parameters_of(args))
+    print_report(report)
+    write_json(args.json, report)
     return 0
 
 

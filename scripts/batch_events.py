@@ -97,6 +97,22 @@ class BatchEventWatcher:
             f"for {batch_id or self._batch_ids} within {timeout_s}s"
         )
 
+    async def caught_up(self, *, timeout_s: float = 30.0) -> None:
+        """Return once everything published to the watched topics so far has been collected
+        (e.g. to count what a killed producer managed to publish)."""
+        consumer = self._consumer
+        if consumer is None:
+            raise RuntimeError("the watcher has not been started")
+        ends = await consumer.end_offsets(list(consumer.assignment()))
+        deadline = time.monotonic() + timeout_s
+        for partition, end in ends.items():
+            # The collector keeps a fetched batch without awaiting, so a position past a
+            # record means the record has been kept.
+            while await consumer.position(partition) < end:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"the watcher did not reach offset {end} of {partition}")
+                await asyncio.sleep(0.02)
+
     async def wait_for_seconds(self, seconds: float) -> None:
         """Keep collecting for `seconds` (events keep arriving in the background)."""
         await asyncio.sleep(seconds)

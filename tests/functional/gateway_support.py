@@ -46,12 +46,15 @@ class Teacher:
     http: httpx.AsyncClient
 
     async def register(self, sample: SampleBatch) -> str:
+        return await self.register_essays(len(sample.essays), sample.course_code, sample.prompt)
+
+    async def register_essays(self, count: int, course_code: str, instructions: str) -> str:
         response = await self.http.post(
             "/v1/batches/register",
             json={
-                "expected_essay_count": len(sample.essays),
-                "course_code": sample.course_code,
-                "essay_instructions": sample.prompt,
+                "expected_essay_count": count,
+                "course_code": course_code,
+                "essay_instructions": instructions,
             },
         )
         assert response.status_code == 202, response.text
@@ -189,3 +192,41 @@ def assert_error_body(
 def error_fields(error: dict[str, Any]) -> set[str]:
     """The fields a validation error's `details.errors` names."""
     return {str(item["field"]) for item in error["details"]["errors"]}
+
+
+def differences_from_bos(
+    view: dict[str, Any], bos: dict[str, Any], outcome: dict[str, Any]
+) -> list[str]:
+    """Where the gateway's view differs from BOS's final state and its completion event."""
+    found: list[str] = []
+    result = view.get("pipeline_result") or {}
+    expected_result = (
+        outcome["final_status"],
+        outcome["successful_essay_count"],
+        outcome["failed_essay_count"],
+    )
+    if (result.get("final_status"), result.get("successful"), result.get("failed")) != (
+        expected_result
+    ):
+        found.append(f"pipeline_result {result} != {expected_result}")
+    if view.get("status") != bos["status"]:
+        found.append(f"status {view.get('status')} != BOS {bos['status']}")
+    if view.get("ready_essay_count") != bos["ready_essay_count"]:
+        found.append(f"ready_essay_count {view.get('ready_essay_count')}")
+    essays = view.get("essays", [])
+    if {e["essay_id"] for e in essays} != {e["essay_id"] for e in bos["essays"]}:
+        found.append("essay ids differ from BOS's")
+    latest_run = bos["pipeline_state"]["latest_run"]
+    if view.get("pipeline_run_id") != latest_run["pipeline_run_id"]:
+        found.append(f"pipeline_run_id {view.get('pipeline_run_id')}")
+    for phase in latest_run["phases"]:
+        mine = view.get("phases", {}).get(phase["phase"], {})
+        counts = phase["essay_counts"]
+        expected = (phase["status"], counts["total"], counts["successful"], counts["failed"])
+        actual = (mine.get("status"), mine.get("total"), mine.get("successful"), mine.get("failed"))
+        if actual != expected:
+            found.append(f"phase {phase['phase']} {actual} != BOS {expected}")
+    ranked = sorted(e["cj_rank"] for e in essays if e.get("cj_rank") is not None)
+    if ranked != list(range(1, outcome["successful_essay_count"] + 1)):
+        found.append(f"cj ranks {ranked}")
+    return found

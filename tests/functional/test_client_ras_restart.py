@@ -28,6 +28,7 @@ from tests.functional.gateway_support import (
     FINISHED,
     NotificationSocket,
     assert_error_body,
+    differences_from_bos,
     eng5,
     teacher,
     ws_url,
@@ -138,44 +139,6 @@ async def test_ras_killed_mid_batch_converges_to_bos_and_the_rebuild_matches(
     live = await user_status_again(stack, user.user_id, batch_id)
     assert rebuilt == live, _diff(rebuilt, live)
     print(f"[rebuild] the rebuilt view of {batch_id} equals the live one (seq {live['seq']})")
-
-
-def differences_from_bos(
-    view: dict[str, Any], bos: dict[str, Any], outcome: dict[str, Any]
-) -> list[str]:
-    """Where the gateway's view differs from BOS's final state and its completion event."""
-    found: list[str] = []
-    result = view.get("pipeline_result") or {}
-    expected_result = (
-        outcome["final_status"],
-        outcome["successful_essay_count"],
-        outcome["failed_essay_count"],
-    )
-    if (result.get("final_status"), result.get("successful"), result.get("failed")) != (
-        expected_result
-    ):
-        found.append(f"pipeline_result {result} != {expected_result}")
-    if view.get("status") != bos["status"]:
-        found.append(f"status {view.get('status')} != BOS {bos['status']}")
-    if view.get("ready_essay_count") != bos["ready_essay_count"]:
-        found.append(f"ready_essay_count {view.get('ready_essay_count')}")
-    essays = view.get("essays", [])
-    if {e["essay_id"] for e in essays} != {e["essay_id"] for e in bos["essays"]}:
-        found.append("essay ids differ from BOS's")
-    latest_run = bos["pipeline_state"]["latest_run"]
-    if view.get("pipeline_run_id") != latest_run["pipeline_run_id"]:
-        found.append(f"pipeline_run_id {view.get('pipeline_run_id')}")
-    for phase in latest_run["phases"]:
-        mine = view.get("phases", {}).get(phase["phase"], {})
-        counts = phase["essay_counts"]
-        expected = (phase["status"], counts["total"], counts["successful"], counts["failed"])
-        actual = (mine.get("status"), mine.get("total"), mine.get("successful"), mine.get("failed"))
-        if actual != expected:
-            found.append(f"phase {phase['phase']} {actual} != BOS {expected}")
-    ranked = sorted(e["cj_rank"] for e in essays if e.get("cj_rank") is not None)
-    if ranked != list(range(1, outcome["successful_essay_count"] + 1)):
-        found.append(f"cj ranks {ranked}")
-    return found
 
 
 async def user_status_again(platform: Platform, user_id: str, batch_id: str) -> dict[str, Any]:
