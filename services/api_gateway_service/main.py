@@ -9,6 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import CollectorRegistry
 
 from huleedu_service_libs.correlation import CORRELATION_HEADER
+from huleedu_service_libs.lifecycle import freeze_startup_objects
 from huleedu_service_libs.logging import configure_logging
 
 from .api import batch_routes, file_routes, ops_routes, ws_routes
@@ -91,6 +92,7 @@ def uvicorn_config(app: FastAPI, settings: GatewaySettings) -> uvicorn.Config:
 def main() -> None:
     settings = GatewaySettings()
     app = create_app(settings)
+    freeze_startup_objects()
     # `Server.run` (not `asyncio.run(serve())`) so that the configured event loop is used.
     uvicorn.Server(uvicorn_config(app, settings)).run()
 

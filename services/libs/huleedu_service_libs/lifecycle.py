@@ -13,6 +13,7 @@ down, so a supervisor sees the failure instead of a half-working service.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -199,3 +200,11 @@ async def _run_hook_safely(hook: Hook) -> None:
         await hook()
     except Exception:
         logger.exception("shutdown step failed", hook=getattr(hook, "__qualname__", repr(hook)))
+
+
+def freeze_startup_objects() -> None:
+    """Move everything allocated so far (modules, the app, its routes and models) out of the
+    cyclic garbage collector's reach. A full collection of a service process otherwise walks
+    ~150k long-lived objects and stalls the event loop for tens of milliseconds, which shows in
+    request latency tails. Call it once in the process entry point, right before serving."""
+    gc.freeze()

@@ -56,6 +56,7 @@ from huleedu_service_libs.lifecycle import (
     DeferredRunner,
     Hook,
     ServiceRuntime,
+    freeze_startup_objects,
 )
 from huleedu_service_libs.logging import configure_logging
 from huleedu_service_libs.metrics import HttpMetrics, metrics_response
@@ -248,5 +249,6 @@ def run_app(
 ) -> None:
     """Blocking entry point for a service's ``main()``: ``asyncio.run(serve_app(...))``, on
     the event loop ``loop_factory`` makes when given (e.g. ``uvloop.new_event_loop``)."""
+    freeze_startup_objects()
     with asyncio.Runner(loop_factory=loop_factory) as runner:
         runner.run(serve_app(app, host, port, **kwargs))

@@ -70,3 +70,16 @@ async def test_before_run_comes_first_and_a_stop_meanwhile_skips_the_runner() ->
 
 def test_background_task_carries_the_name() -> None:
     assert deferred(FakeRunner(), [], name="worker").background_task().name == "worker"
+
+
+def test_freeze_startup_objects_hides_existing_objects_from_the_collector() -> None:
+    import gc
+
+    from huleedu_service_libs.lifecycle import freeze_startup_objects
+
+    before = gc.get_freeze_count()
+    try:
+        freeze_startup_objects()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
