@@ -83,7 +83,8 @@ def model_for_topic(topic: str) -> type[EventData]:
 @cache
 def envelope_model(event: ProcessingEvent) -> type[EventEnvelope[Any]]:
     """`EventEnvelope` parametrised with the payload model of `event` (cached)."""
-    return cast("type[EventEnvelope[Any]]", EventEnvelope[model_for_event(event)])  # type: ignore[misc]
+    model = EventEnvelope[model_for_event(event)]  # type: ignore[misc, valid-type]
+    return cast("type[EventEnvelope[Any]]", model)
 
 
 def parse_envelope(topic: str, raw: bytes | str) -> EventEnvelope[Any]:
