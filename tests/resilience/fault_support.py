@@ -1,63 +1,38 @@
 """Shared pieces of the non-kill fault cases (replay, Redis restart, BCS down, poison messages).
 
-Test modules import what they use from here explicitly (`tests/resilience/conftest.py` belongs
-to the kill -9 cases); `platform` and `id_factory` come from the project's pytest plugin.
+Test modules import what they use from here; the fixtures (`running`, `user`, `events`) come
+from `tests/resilience/conftest.py`, the batch constants and essay files from `kill_support`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import pytest_asyncio
 from prometheus_client.parser import text_string_to_metric_families
 
-from benchmarks.essay_text import synthetic_essay
 from huleedu_service_libs.kafka.metrics import MESSAGES_TOTAL
 from scripts.batch_events import BatchEventWatcher
 from scripts.launcher.platform import Platform
-from scripts.stack_client import StackClient
+from scripts.stack_client import StackClient, UploadFile
 from tests.functional.gateway_support import FINISHED, Teacher, eng5
 from tests.functional.pipeline_support import E, completed
+from tests.resilience.kill_support import COURSE_CODE, INSTRUCTIONS, PIPELINE
 
 IdFactory = Callable[[str], str]
-UploadFile = tuple[str, bytes]
-PIPELINE = "cj_assessment"
-INSTRUCTIONS = "Should schools ban mobile phones? Argue for your view."
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def all_services(platform: Platform) -> AsyncIterator[Platform]:
-    """The platform with every registered service running (started again after the module if
-    a case left one down)."""
-    down = [name for name in platform.specs if not _running(platform, name)]
-    started = time.monotonic()
-    await platform.start_services()
-    if down:
-        print(f"\n[stack] started {len(down)} services in {time.monotonic() - started:.1f} s")
-    yield platform
-    await platform.start_services()
-
-
-def _running(platform: Platform, name: str) -> bool:
-    return name in platform.services and platform.is_running(name)
 
 
 def eng5_files() -> list[UploadFile]:
     return [(essay.file_name, essay.read_bytes()) for essay in eng5().essays]
 
 
-def synthetic_files(count: int, words: int = 250) -> list[UploadFile]:
-    return [(f"essay_{i:03d}.txt", synthetic_essay(i, words).encode()) for i in range(count)]
-
-
 async def register(user: Teacher, essay_count: int) -> str:
     """Register an ENG5 batch through the gateway; its batch_id."""
-    return await user.register_essays(essay_count, "ENG5", INSTRUCTIONS)
+    return await user.register_essays(essay_count, COURSE_CODE, INSTRUCTIONS)
 
 
 async def upload_and_wait_ready(

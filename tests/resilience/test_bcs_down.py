@@ -11,7 +11,6 @@ from tests.functional.gateway_support import teacher
 from tests.functional.pipeline_support import E, watcher
 from tests.resilience.fault_support import (
     IdFactory,
-    all_services,
     assert_every_essay_ranked,
     bos_status,
     consumer_outcomes,
@@ -26,9 +25,8 @@ from tests.resilience.fault_support import (
 pytestmark = [
     pytest.mark.functional,
     pytest.mark.integration,
-    pytest.mark.usefixtures("all_services"),
+    pytest.mark.usefixtures("running"),
 ]
-__all__ = ["all_services"]  # the fixture, used through pytestmark
 
 BCS = "batch_conductor_service"
 BOS = "batch_orchestrator_service"

@@ -39,7 +39,6 @@ from tests.resilience.fault_bus import (
 from tests.resilience.fault_support import (
     IdFactory,
     Outcomes,
-    all_services,
     assert_every_essay_ranked,
     consumer_outcomes,
     eng5_files,
@@ -53,9 +52,8 @@ from tests.resilience.fault_support import (
 pytestmark = [
     pytest.mark.functional,
     pytest.mark.integration,
-    pytest.mark.usefixtures("all_services"),
+    pytest.mark.usefixtures("running"),
 ]
-__all__ = ["all_services"]  # the fixture, used through pytestmark
 
 BOS = "batch_orchestrator_service"
 POISON_BATCH = "poison-batch"  # what poison data names, so no watcher takes it for a real batch

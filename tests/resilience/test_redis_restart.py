@@ -22,24 +22,22 @@ from tests.functional.pipeline_support import E, watcher
 from tests.resilience.fault_support import (
     IdFactory,
     Outcomes,
-    all_services,
     assert_every_essay_ranked,
     consumer_outcomes,
     finished_view,
     register,
     request_pipeline,
     service_pids,
-    synthetic_files,
     upload_and_wait_ready,
     wait_for_outcomes,
 )
+from tests.resilience.kill_support import essay_files
 
 pytestmark = [
     pytest.mark.functional,
     pytest.mark.integration,
-    pytest.mark.usefixtures("all_services"),
+    pytest.mark.usefixtures("running"),
 ]
-__all__ = ["all_services"]  # the fixture, used through pytestmark
 
 SPELL = "spellchecker_service"
 REQUESTS = topic_name(E.ESSAY_SPELLCHECK_REQUESTED)
@@ -116,7 +114,7 @@ async def test_services_ride_out_a_redis_restart_mid_batch_and_bcs_still_prunes(
         NotificationSocket(ws_url(platform, user.token)) as socket,
     ):
         batch_id = await register(user, ESSAYS)
-        await upload_and_wait_ready(platform, user, events, batch_id, synthetic_files(ESSAYS))
+        await upload_and_wait_ready(platform, user, events, batch_id, essay_files(ESSAYS))
         before = await consumer_outcomes(platform, SPELL)
         await request_pipeline(user, batch_id)
         await events.wait_for(E.SPELLCHECK_RESULT, batch_id=batch_id, timeout_s=120)

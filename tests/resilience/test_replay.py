@@ -28,7 +28,6 @@ from tests.resilience.fault_bus import (
 )
 from tests.resilience.fault_support import (
     IdFactory,
-    all_services,
     assert_every_essay_ranked,
     eng5_files,
     finished_view,
@@ -40,9 +39,8 @@ from tests.resilience.fault_support import (
 pytestmark = [
     pytest.mark.functional,
     pytest.mark.integration,
-    pytest.mark.usefixtures("all_services"),
+    pytest.mark.usefixtures("running"),
 ]
-__all__ = ["all_services"]  # the fixture, used through pytestmark
 
 CJ_QUERIES = {
     "assessments": "SELECT * FROM cj_assessments WHERE batch_id = :batch ORDER BY id",
